@@ -1,0 +1,3 @@
+export { NonRetryableError } from './non-retryable-error';
+export { RetryableError } from './retryable-error';
+export { coerceError } from './coerce-error';
