@@ -1,3 +1,0 @@
-export { NonRetryableError } from './non-retryable-error';
-export { RetryableError } from './retryable-error';
-export { coerceError } from './coerce-error';
