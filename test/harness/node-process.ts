@@ -1,6 +1,6 @@
 /** A Node app (api, worker, dispatcher) run as a real child process under tsx, for end-to-end tests. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { exited, track } from './children';
+import { exited, track } from '@pure/devstack/children';
 
 export interface NodeProcessOptions {
   /** Script to run, e.g. `apps/api/src/main.ts` (relative to `cwd`). */

@@ -3,8 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { detach, exited, track } from './children';
-import { freePort } from './free-port';
+import { detach, exited, track } from '@pure/devstack/children';
+import { freePort } from '@pure/devstack/free-port';
 
 export interface PrometheusOptions {
   /**
