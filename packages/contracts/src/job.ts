@@ -1,7 +1,7 @@
 /** Jobs: what a client submits, what the queue carries, and what a client reads back. */
 import { z } from 'zod';
 import { ErrorBody } from './error-codes';
-import { ParamsInput, RestoreParams } from './params';
+import { ParamsPatch, RestoreParams } from './params';
 import { WebhookEventType } from './events';
 
 export const JobStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'canceled']);
@@ -38,7 +38,7 @@ export type Metadata = z.infer<typeof Metadata>;
 
 /** JSON body of `POST /v1/jobs`. */
 export const CreateJobRequest = z
-  .object({ input: JobInput, params: ParamsInput.optional(), webhook: WebhookTarget.optional(), metadata: Metadata.optional() })
+  .object({ input: JobInput, params: ParamsPatch.optional(), webhook: WebhookTarget.optional(), metadata: Metadata.optional() })
   .strict();
 export type CreateJobRequest = z.infer<typeof CreateJobRequest>;
 
@@ -46,9 +46,9 @@ export type CreateJobRequest = z.infer<typeof CreateJobRequest>;
 export const CreateBatchRequest = z
   .object({
     items: z
-      .array(z.object({ input: JobInput, params: ParamsInput.optional(), metadata: Metadata.optional() }).strict())
+      .array(z.object({ input: JobInput, params: ParamsPatch.optional(), metadata: Metadata.optional() }).strict())
       .min(1),
-    params: ParamsInput.optional(),
+    params: ParamsPatch.optional(),
     webhook: WebhookTarget.optional(),
     metadata: Metadata.optional(),
   })

@@ -41,6 +41,23 @@ export const ParamsInput = z
   .superRefine(kOrder);
 export type ParamsInput = z.input<typeof ParamsInput>;
 
+/**
+ * Params as a request carries them, before defaults: every field optional, unknown fields refused.
+ * Batch item params are merged over the batch's params and only the merge takes defaults (ParamsInput),
+ * so an item may raise kMin past the default kMax when the batch raised kMax.
+ */
+export const ParamsPatch = z
+  .object(Object.fromEntries(Object.entries(paramsShape).map(([k, v]) => [k, unwrapDefault(v).optional()])) as {
+    [K in keyof typeof paramsShape]: z.ZodOptional<z.ZodType<z.output<(typeof paramsShape)[K]>>>;
+  })
+  .strict()
+  .superRefine(kOrder);
+export type ParamsPatch = z.infer<typeof ParamsPatch>;
+
+function unwrapDefault(schema: z.ZodType): z.ZodType {
+  return schema instanceof z.ZodDefault ? (schema.unwrap() as z.ZodType) : schema;
+}
+
 /** Params as a job carries them: every field present. */
 export const RestoreParams = z.object(paramsShape).strict().superRefine(kOrder);
 export type RestoreParams = z.infer<typeof RestoreParams>;

@@ -34,3 +34,13 @@ test('job params require a seed', () => {
   assert.equal(RestoreParams.safeParse({ ...DEFAULT_PARAMS }).success, false);
   assert.equal(RestoreParams.safeParse({ ...DEFAULT_PARAMS, seed: 7 }).success, true);
 });
+
+test('a batch item may raise kMin past the default kMax when the batch raised kMax', async () => {
+  const { CreateBatchRequest } = await import('@pure/contracts/job');
+  const req = CreateBatchRequest.parse({ items: [{ input: { base64: 'AA==' }, params: { kMin: 3000 } }], params: { kMax: 4000 } });
+  assert.deepEqual(req.items[0].params, { kMin: 3000 });
+  const merged = ParamsInput.parse({ ...req.params, ...req.items[0].params });
+  assert.equal(merged.kMin, 3000);
+  assert.equal(merged.kMax, 4000);
+  assert.equal(CreateBatchRequest.safeParse({ items: [{ input: { base64: 'AA==' }, params: { kMin: 9, kMax: 3 } }] }).success, false);
+});
