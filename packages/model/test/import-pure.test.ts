@@ -124,6 +124,11 @@ describe('importPure', () => {
     const config = JSON.parse(readFileSync(configPath, 'utf8'));
     writeFileSync(configPath, JSON.stringify({ ...config, rope_scaling: { type: 'linear', factor: 2 } }));
     await refused({ pureDir: dir }, configPath, 'rope_scaling');
+    // Settings that change the reference's forward pass: PURE runs with these off.
+    for (const [field, value] of [['mask_image_logits', true], ['swin_norm', true], ['hidden_act', 'gelu']] as const) {
+      writeFileSync(configPath, JSON.stringify({ ...config, [field]: value }));
+      await refused({ pureDir: dir }, configPath, field);
+    }
   });
 
   test('refuses broken VQ checkpoints: missing tensor, wrong shape, wrong dtype, truncated file', async () => {

@@ -43,8 +43,10 @@ function unreadable(err: unknown): never {
 
 /** Decodes any format sharp reads (first frame, no EXIF rotation, as PIL) to 8-bit RGB or RGBA. */
 export async function decodeImage(input: Uint8Array): Promise<DecodedImage> {
-  const meta = await sharp(input).metadata().catch(unreadable);
-  const raw = await sharp(input).raw().toBuffer({ resolveWithObject: true }).catch(unreadable);
+  // Pillow ignores embedded ICC profiles and reads the stored values; without ignoreIcc sharp would
+  // convert a Display P3 or Adobe RGB photo to sRGB and the model would see other pixels.
+  const meta = await sharp(input, { ignoreIcc: true }).metadata().catch(unreadable);
+  const raw = await sharp(input, { ignoreIcc: true }).raw().toBuffer({ resolveWithObject: true }).catch(unreadable);
   const { width, height, channels: inCh } = raw.info;
   const n = width * height;
   let opaque = true;

@@ -5,6 +5,9 @@
 import type { GraphBuilder } from '../onnx/graph-builder';
 import type { DecoderShape } from './decoder-weights';
 
+/** ChameleonLayerNorm (the QK-norm) hard-codes its epsilon, whatever rms_norm_eps says. */
+export const CHAMELEON_QK_NORM_EPS = 1e-5;
+
 /** Shared state while building one decoder graph. */
 export interface DecoderContext {
   g: GraphBuilder;
@@ -48,7 +51,7 @@ function heads(c: DecoderContext, x: string, count: number, norm?: string): stri
     // one [headDim] weight and bias for every head: plain LayerNormalization over the last axis
     y = g.op('LayerNormalization', [y, c.weight(`${norm}.weight`), c.weight(`${norm}.bias`)], {
       axis: -1,
-      epsilon: d.normEps,
+      epsilon: CHAMELEON_QK_NORM_EPS,
       stash_type: 1,
     });
   }

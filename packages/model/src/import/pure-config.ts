@@ -12,6 +12,9 @@ import { ImportError } from './import-error';
 
 const Positive = z.number().int().positive();
 
+/** About 4.2k prompt tokens + max_new_tokens 8192, rounded up. */
+export const MIN_ROPE_POSITIONS = 12_800;
+
 /** The config.json fields the decoder needs (Hugging Face names). */
 export const ChameleonConfigJson = z.object({
   num_hidden_layers: Positive,
@@ -27,6 +30,10 @@ export const ChameleonConfigJson = z.object({
   attention_bias: z.literal(false).optional(),
   mlp_bias: z.literal(false).optional(),
   tie_word_embeddings: z.literal(false).optional(),
+  // The reference's forward pass changes with these; the graph implements the PURE settings only.
+  mask_image_logits: z.literal(false, { message: 'must be false: true sets every image logit to -inf' }).optional(),
+  swin_norm: z.literal(false, { message: 'must be false: the graph is the pre-norm Chameleon layer' }).optional(),
+  hidden_act: z.literal('silu', { message: 'must be silu (SwiGLU)' }).optional(),
 });
 export type ChameleonConfigJson = z.infer<typeof ChameleonConfigJson>;
 
@@ -60,7 +67,9 @@ export async function readPureDecoderShape(dir: string, dtype: DecoderShape['dty
     normEps: c.rms_norm_eps,
     qkNorm: 'layernorm-shared',
     dtype,
-    maxPositions: c.max_position_embeddings,
+    // RoPE is defined at any position and the reference lets max_new_tokens run past
+    // max_position_embeddings, so the table must at least hold a 512 px prompt plus 8192 new tokens.
+    maxPositions: Math.max(c.max_position_embeddings, MIN_ROPE_POSITIONS),
   };
 }
 
