@@ -101,8 +101,12 @@ export const ModelManifest = z.object({
   decoder: DecoderDims,
   vq: VqDims,
   sampling: SamplingDefaults,
-  /** The fixed instruction text placed before the image in the prompt. */
-  prompt: z.object({ instruction: z.string() }),
+  /**
+   * The fixed instruction placed before the image in the prompt. `instructionIds`, when present, are the
+   * ids the reference tokenizer gives that text (dumped once in Python) and win over encoding it here, so a
+   * tokenizer difference between tokenizers.js and the Rust library cannot change the prompt.
+   */
+  prompt: z.object({ instruction: z.string(), instructionIds: z.array(Id).min(1).optional() }),
   /** sha256 and size of every other file in the package, by file name. */
   files: z.record(z.string(), FileEntry),
 });

@@ -68,7 +68,8 @@ export async function createRestorer(pkg: LoadedModelPackage, opts: { ep?: Execu
   const decoder = createOrtDecoder(session, pkg.manifest.decoder);
   try {
     const vq = await VqCodec.create(pkg, opts);
-    return new PipelineRestorer(pkg.manifest, layout, text, text.encode(pkg.manifest.prompt.instruction), decoder, vq);
+    const { instruction, instructionIds } = pkg.manifest.prompt;
+    return new PipelineRestorer(pkg.manifest, layout, text, instructionIds ?? text.encode(instruction), decoder, vq);
   } catch (err) {
     await decoder.dispose();
     throw err;

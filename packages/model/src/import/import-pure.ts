@@ -42,6 +42,12 @@ export interface ImportPureOptions {
   vqConfig?: VqConfig;
   /** Decoder ONNX external data mode (default 'auto': external above 2 GB). */
   externalData?: 'auto' | 'always' | 'never';
+  /**
+   * The instruction's ids from the reference tokenizer (BOS excluded), e.g. printed once by
+   * `python -c "from transformers import AutoTokenizer as T; print(T.from_pretrained(DIR).encode(TEXT, add_special_tokens=False))"`.
+   * Stored in the manifest; without them the worker encodes the text with tokenizers.js.
+   */
+  instructionIds?: number[];
 }
 
 export interface ImportPureResult {
@@ -126,7 +132,7 @@ export async function importPure(opts: ImportPureOptions): Promise<ImportPureRes
       decoder: { file: DECODER_FILE, ...shape },
       vq: { encoderFile: vqFiles.encoderFile, decoderFile: vqFiles.decoderFile, codebookSize: vqConfig.codebookSize, codeDim: vqConfig.codeDim, dtype: vqDtype },
       sampling: pure.sampling,
-      prompt: { instruction: PURE_INSTRUCTION },
+      prompt: { instruction: PURE_INSTRUCTION, ...(opts.instructionIds ? { instructionIds: opts.instructionIds } : {}) },
       files,
     });
     await writeFile(join(opts.outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
