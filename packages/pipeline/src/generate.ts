@@ -10,7 +10,7 @@ import type { Decoder, DecoderSequence, ForwardRow } from './decoder';
 import type { TokenLayout } from './layout';
 import { TokenSampler, type SamplingParams } from './sampler';
 import { uniform, Branch } from './rng/philox';
-import { checkCheckpoint, type GenerationCheckpoint } from './checkpoint';
+import { checkCheckpoint, checkpointBinding, type GenerationCheckpoint } from './checkpoint';
 
 export type { GenerationCheckpoint } from './checkpoint';
 
@@ -98,15 +98,16 @@ export async function generate(decoder: Decoder, layout: TokenLayout, promptIds:
   let U: DecoderSequence | null = null;
   let pendG: number[];
   let pendU: number[] = [];
+  const binding = checkpointBinding(promptIds, params, textBudget, maxNew);
   const snapshot = (): GenerationCheckpoint => ({
-    version: 1, textIds: [...textIds], imageIds: [...imageIds], entropies: [...entropies], ks: [...ks], probs: [...probs],
+    version: 1, binding, textIds: [...textIds], imageIds: [...imageIds], entropies: [...entropies], ks: [...ks], probs: [...probs],
     counter: textIds.length + 1 + imageIds.length,
   });
 
   try {
     const cp = opts.checkpoint;
     if (cp) {
-      checkCheckpoint(cp, layout, (t) => mask.forcedAt(t));
+      checkCheckpoint(cp, layout, (t) => mask.forcedAt(t), binding);
       textIds = [...cp.textIds];
       imageIds = [...cp.imageIds];
       for (let i = 0, pos = textIds.length + 3; i < cp.entropies.length; pos++) {

@@ -78,8 +78,26 @@ test('resuming from any row checkpoint gives the uninterrupted run\'s tokens, wi
   }
 });
 
+/** The binding of checkpoints taken by an uninterrupted run of `prompt` with `p`. */
+async function bindingOf(p: typeof params): Promise<string> {
+  let binding = '';
+  await generate(createFakeDecoder(40, hashLogits), layout, prompt, p, { onRow: (c) => void (binding = c.binding) });
+  return binding;
+}
+
+test('a checkpoint taken for another seed or prompt is refused, so the job starts over', async () => {
+  let first: GenerationCheckpoint | undefined;
+  await generate(createFakeDecoder(40, hashLogits), layout, prompt, params, { onRow: (c) => void (first ??= c) });
+  assert.ok(first);
+  assert.notEqual(await bindingOf({ ...params, seed: params.seed + 1 }), first.binding);
+  const other = (p: number[]) => generate(createFakeDecoder(40, hashLogits), layout, p, params, { checkpoint: first });
+  await assert.rejects(generate(createFakeDecoder(40, hashLogits), layout, prompt, { ...params, seed: params.seed + 1 }, { checkpoint: first }), /another prompt or other sampling settings/);
+  await assert.rejects(other([...prompt.slice(0, -1), prompt[prompt.length - 1] === 3 ? 4 : 3]), /another prompt/);
+});
+
 test('a bad checkpoint is refused as invalid job data', async () => {
-  const cp: GenerationCheckpoint = { version: 1, textIds: [], imageIds: [9, 9, 20, 21, 22, 23, 5], entropies: [0, 0, 0, 0], ks: [1, 1, 1, 1], probs: [1, 1, 1, 1], counter: 8 };
+  const binding = await bindingOf(params);
+  const cp: GenerationCheckpoint = { version: 1, binding, textIds: [], imageIds: [9, 9, 20, 21, 22, 23, 5], entropies: [0, 0, 0, 0], ks: [1, 1, 1, 1], probs: [1, 1, 1, 1], counter: 8 };
   await assert.rejects(generate(createFakeDecoder(40, hashLogits), layout, prompt, params, { checkpoint: cp }), (e: Error) => e.name === 'NonRetryableError' && /token 5 at image position 4/.test(e.message));
   await assert.rejects(generate(createFakeDecoder(40, hashLogits), layout, prompt, params, { checkpoint: { ...cp, imageIds: cp.imageIds.slice(0, 6), counter: 9 } }), /counter 9/);
 });
