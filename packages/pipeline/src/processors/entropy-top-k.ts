@@ -4,7 +4,7 @@
  * top-k filter that keeps every logit tied with the k-th largest.
  */
 import { fastExp } from './fast-exp';
-import { kthLargest, type TopKScratch } from './top-k';
+import { collectAtLeast, kthLargest, type TopKScratch } from './top-k';
 import type { Support } from './structural-mask';
 
 /** The reference's epsilon in H = -sum p * ln(p + 1e-10). */
@@ -164,17 +164,6 @@ export function entropyTopK(
     }
     threshold = kthLargest(values, c, k - before);
   }
-  let c = 0;
-  for (let r = 0; r < support.length; r += 2) {
-    const to = support[r + 1];
-    for (let i = support[r]; i < to; i++) {
-      const x = logits[i];
-      if (x >= threshold && x > -Infinity) {
-        ids[c] = i;
-        values[c++] = x;
-      }
-    }
-  }
-  out.n = c;
+  out.n = collectAtLeast(logits, support, threshold, ids, values);
   return out;
 }

@@ -63,6 +63,14 @@ export function topK(logits: Float32Array, support: Support, k: number, scratch:
   }
   let threshold = -Infinity;
   if (k < n) threshold = k === 1 ? maxOf(select, n) : kthLargest(select, n, k);
+  return collectAtLeast(logits, support, threshold, ids, values);
+}
+
+/**
+ * Writes the finite logits >= threshold inside `support` (flat [from, to) pairs), in id order, to
+ * ids/values; returns how many. `>=` is what keeps ties at the threshold, as the reference does.
+ */
+export function collectAtLeast(logits: Float32Array, support: Support, threshold: number, ids: Int32Array, values: Float32Array): number {
   let c = 0;
   for (let r = 0; r < support.length; r += 2) {
     const to = support[r + 1];
