@@ -9,6 +9,7 @@ import { createJobQueues, type JobQueues } from '@pure/jobs/queues';
 import { IdempotencyStore } from '@pure/jobs/idempotency';
 import type { ApiEnv } from './env';
 import { JobViews } from './views/job-views';
+import { FleetEstimate } from './views/fleet-estimate';
 import { EventHub } from './events/event-hub';
 import { WebhookSecrets } from './webhooks/webhook-secrets';
 import { DeliveryLog } from './webhooks/delivery-log';
@@ -54,7 +55,11 @@ export function createServices(env: ApiEnv, opts: { logger?: Logger } = {}): Ser
   for (const q of [queues.restore, queues.webhooks]) q.on('error', (err) => logger.warn({ err: err.message, queue: q.name }, 'queue error'));
   const registry = new Registry();
   const metrics = new ApiMetrics({ register: registry });
-  metrics.watchQueue(queues.restore.name, { counts: () => queues.restore.getJobCounts() });
+  const fleet = new FleetEstimate(queues.restore);
+  metrics.watchQueue(queues.restore.name, {
+    counts: () => queues.restore.getJobCounts(),
+    backlogSeconds: async () => FleetEstimate.backlogSeconds(await fleet.snapshot()) ?? Number.NaN,
+  });
   metrics.watchQueue(queues.webhooks.name, { counts: () => queues.webhooks.getJobCounts() });
   const hub = new EventHub(subscriber);
   return {
@@ -65,7 +70,7 @@ export function createServices(env: ApiEnv, opts: { logger?: Logger } = {}): Ser
     queues,
     idem: new IdempotencyStore(redis, prefix),
     storage,
-    views: new JobViews(store, storage, queues, env.PURE_PRESIGN_TTL_S),
+    views: new JobViews(store, storage, queues, env.PURE_PRESIGN_TTL_S, fleet),
     hub,
     secrets: new WebhookSecrets(redis, store.keys, env.PURE_WEBHOOK_SECRETS),
     deliveries: new DeliveryLog(redis, store.keys),

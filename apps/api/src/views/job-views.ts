@@ -8,6 +8,7 @@ import type { JobQueues } from '@pure/jobs/queues';
 import { batchView, jobViewFromManifest, jobViewFromRecord, type Presign } from '@pure/jobs/job-view';
 import { ID_PATTERN } from '@pure/jobs/ids';
 import { ApiError } from '../http/api-error';
+import { FleetEstimate, type FleetSnapshot } from './fleet-estimate';
 
 /** A queued job this old with no queue entry is an interrupted submit (a live submit takes milliseconds). */
 const ORPHAN_AFTER_MS = 10_000;
@@ -20,8 +21,14 @@ export class JobViews {
     private readonly storage: Storage,
     private readonly queues: Pick<JobQueues, 'restore'>,
     presignTtlS: number,
+    private readonly fleet: FleetEstimate = new FleetEstimate(queues.restore),
   ) {
     this.presign = (key) => this.storage.presignGet(key, presignTtlS);
+  }
+
+  /** The fleet snapshot for ETAs; a view never fails because an estimate could not be read. */
+  private snapshot(): Promise<FleetSnapshot | null> {
+    return this.fleet.snapshot().catch(() => null);
   }
 
   /** The job's view; 404 when missing or not this tenant's. */
@@ -35,7 +42,8 @@ export class JobViews {
         await this.store.transition(id, 'failed', { error: { code: 'internal', message: 'the submission did not complete; submit again' } });
         job = (await this.store.get(id)) ?? job;
       }
-      return jobViewFromRecord(job, this.presign);
+      const [view, fleet] = await Promise.all([jobViewFromRecord(job, this.presign), this.snapshot()]);
+      return { ...view, eta: fleet && FleetEstimate.jobEta(job, fleet) };
     }
     // The manifest lives under the tenant's own folder, so another tenant's id cannot be read this way.
     let raw: Buffer;
@@ -54,7 +62,8 @@ export class JobViews {
   async batch(tenant: string, id: string): Promise<BatchView> {
     const found = ID_PATTERN.test(id) && id.startsWith('b_') ? await this.store.getBatch(id) : null;
     if (!found || found.batch.tenant !== tenant) throw notFound('batch', id);
-    return batchView(found.batch, found.jobs);
+    const fleet = await this.snapshot();
+    return { ...batchView(found.batch, found.jobs), eta: fleet && FleetEstimate.batchEta(found.batch, fleet) };
   }
 }
 
