@@ -8,19 +8,13 @@ import { createServer } from 'node:http';
 import { ApiMetrics } from '@pure/telemetry/api-metrics';
 import { createLogger } from '@pure/telemetry/logger';
 import { jobKeys } from '@pure/jobs/keys';
-import { ConfigError, loadEnv } from './env';
+import { loadEnvOrExit } from '@pure/contracts/app-env';
+import { loadEnv } from './env';
 import { DeliveryLog } from './webhooks/delivery-log';
 import { startDispatcher } from './webhooks/dispatcher';
 import { WebhookSecrets } from './webhooks/webhook-secrets';
 
-let env;
-try {
-  env = loadEnv();
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(err.message);
-  process.exit(2);
-}
+const env = loadEnvOrExit(() => loadEnv());
 const logger = createLogger({ name: 'dispatcher', level: env.LOG_LEVEL });
 const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
 redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));

@@ -3,14 +3,14 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { LOG_LEVELS } from '@pure/telemetry/logger';
 import { WEBHOOK_RETRY_SCHEDULE_MS, WEBHOOK_TIMEOUT_MS } from '@pure/contracts/queues';
+import { ConfigError, SharedEnv, checkSharedEnv, envDelays, envFlag, envInt, parseEnv } from '@pure/contracts/app-env';
+
+export { ConfigError };
 
 const TENANT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
-const flag = z
-  .enum(['0', '1', 'true', 'false', ''])
-  .default('0')
-  .transform((v) => v === '1' || v === 'true');
+const int = envInt;
+const flag = envFlag;
 
 /** One API key: the tenant and the sha256 of the key (plain keys are hashed at parse time). */
 export interface ApiKey {
@@ -54,32 +54,12 @@ const tenantSecrets = z.string().default('').transform((value, ctx) => {
   return out;
 });
 
-const schedule = z
-  .string()
-  .default(WEBHOOK_RETRY_SCHEDULE_MS.join(','))
-  .transform((value, ctx) => {
-    const list = value.split(',').map((s) => Number(s.trim()));
-    if (list.length === 0 || list.some((n) => !Number.isInteger(n) || n < 0)) {
-      ctx.addIssue({ code: 'custom', message: 'expected comma-separated delays in ms, e.g. 5000,300000' });
-      return z.NEVER;
-    }
-    return list;
-  });
+const schedule = envDelays(WEBHOOK_RETRY_SCHEDULE_MS);
 
 /** Every variable the api reads. */
 export const ApiEnv = z
   .object({
-    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379/0'),
-    /** BullMQ and our own keys live under this prefix. */
-    PURE_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('pure'),
-    S3_ENDPOINT: z.string().default(''),
-    S3_PUBLIC_ENDPOINT: z.string().default(''),
-    S3_REGION: z.string().default('us-east-1'),
-    S3_BUCKET: z.string().min(1),
-    S3_PREFIX: z.string().default(''),
-    S3_ACCESS_KEY_ID: z.string().default(''),
-    S3_SECRET_ACCESS_KEY: z.string().default(''),
-    S3_FORCE_PATH_STYLE: flag,
+    ...SharedEnv,
     PURE_API_KEYS: z.string().min(1, 'set at least one tenant:key').transform(parseApiKeys),
     PURE_WEBHOOK_SECRETS: tenantSecrets,
     PURE_ALLOW_PRIVATE_URLS: flag,
@@ -100,28 +80,16 @@ export const ApiEnv = z
     PURE_DISPATCHER: z.enum(['in-process', 'off']).default('in-process'),
     /** Allowed buckets for `{input: {s3: "s3://bucket/key"}}`; the api's own bucket is always allowed. */
     PURE_INPUT_BUCKETS: z.string().default('').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
-    /** Lifetime of presigned result links, seconds. */
-    PURE_PRESIGN_TTL_S: int(3600, 1),
   })
   .superRefine((env, ctx) => {
     if (env.PURE_MAX_BODY_BYTES < env.PURE_MAX_INPUT_BYTES) {
       ctx.addIssue({ code: 'custom', path: ['PURE_MAX_BODY_BYTES'], message: 'must be >= PURE_MAX_INPUT_BYTES' });
     }
-    if ((env.S3_ACCESS_KEY_ID === '') !== (env.S3_SECRET_ACCESS_KEY === '')) {
-      ctx.addIssue({ code: 'custom', path: ['S3_SECRET_ACCESS_KEY'], message: 'set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither' });
-    }
+    checkSharedEnv(env, ctx);
   });
 export type ApiEnv = z.infer<typeof ApiEnv>;
 
-/** Thrown by loadEnv; `main` prints it and exits non-zero. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
 /** Parses the environment; the error names every bad variable. */
 export function loadEnv(source: Record<string, string | undefined> = process.env): ApiEnv {
-  const parsed = ApiEnv.safeParse(source);
-  if (parsed.success) return parsed.data;
-  const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
-  throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  return parseEnv(ApiEnv, source);
 }

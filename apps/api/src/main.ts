@@ -1,17 +1,11 @@
 /** `npm run api`: loads the env, builds the app, starts the in-process webhook dispatcher, serves. */
 import { buildApp } from './app';
-import { ConfigError, loadEnv } from './env';
+import { loadEnvOrExit } from '@pure/contracts/app-env';
+import { loadEnv } from './env';
 import { createServices } from './services';
 import { startDispatcher } from './webhooks/dispatcher';
 
-let env;
-try {
-  env = loadEnv();
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(err.message);
-  process.exit(2);
-}
+const env = loadEnvOrExit(() => loadEnv());
 const services = createServices(env);
 const app = await buildApp(services);
 const dispatcher =

@@ -4,6 +4,7 @@ import { Registry } from 'prom-client';
 import { ApiMetrics } from '@pure/telemetry/api-metrics';
 import { createLogger, type Logger } from '@pure/telemetry/logger';
 import { createStorage, type Storage } from '@pure/storage/storage';
+import { storageConfigFromEnv } from '@pure/storage/storage-env';
 import { JobStore } from '@pure/jobs/job-store';
 import { createJobQueues, type JobQueues } from '@pure/jobs/queues';
 import { IdempotencyStore } from '@pure/jobs/idempotency';
@@ -39,16 +40,7 @@ export function createServices(env: ApiEnv, opts: { logger?: Logger } = {}): Ser
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const subscriber = redis.duplicate();
   subscriber.on('error', (err) => logger.warn({ err: err.message }, 'redis subscriber error'));
-  const storage = createStorage({
-    endpoint: env.S3_ENDPOINT || undefined,
-    publicEndpoint: env.S3_PUBLIC_ENDPOINT || undefined,
-    region: env.S3_REGION,
-    bucket: env.S3_BUCKET,
-    prefix: env.S3_PREFIX,
-    accessKeyId: env.S3_ACCESS_KEY_ID || undefined,
-    secretAccessKey: env.S3_SECRET_ACCESS_KEY || undefined,
-    forcePathStyle: env.S3_FORCE_PATH_STYLE,
-  });
+  const storage = createStorage(storageConfigFromEnv(env));
   const prefix = env.PURE_REDIS_PREFIX;
   const store = new JobStore(redis, prefix);
   const queues = createJobQueues({ connection: redis, prefix });

@@ -1,16 +1,10 @@
 /** `npm run worker`: parse the env, start the worker, drain on SIGTERM/SIGINT (a second signal forces). */
 import { createLogger } from '@pure/telemetry/logger';
-import { ConfigError, loadEnv, type WorkerEnv } from './env';
+import { loadEnvOrExit } from '@pure/contracts/app-env';
+import { loadEnv } from './env';
 import { startWorker } from './start-worker';
 
-let env: WorkerEnv;
-try {
-  env = loadEnv();
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(err.message);
-  process.exit(2);
-}
+const env = loadEnvOrExit(() => loadEnv());
 const logger = createLogger({ name: 'worker', level: env.LOG_LEVEL });
 const worker = await startWorker({ env, logger }).catch((err: unknown) => {
   logger.fatal({ err }, 'worker failed to start');

@@ -8,10 +8,11 @@ import { RESTORE_QUEUE } from '@pure/contracts/queues';
 import { JobStore } from '@pure/jobs/job-store';
 import { createJobQueues } from '@pure/jobs/queues';
 import { createStorage } from '@pure/storage/storage';
+import { storageConfigFromEnv } from '@pure/storage/storage-env';
 import { createLogger, type Logger } from '@pure/telemetry/logger';
 import { StorageMetrics } from '@pure/telemetry/storage-metrics';
 import { WorkerMetrics } from '@pure/telemetry/worker-metrics';
-import { redisPrefix, type WorkerEnv } from './env';
+import type { WorkerEnv } from './env';
 import { startOpsServer } from './http/ops-server';
 import { InferenceClient } from './inference/inference-client';
 import type { ModelInfo } from './inference/protocol';
@@ -48,7 +49,7 @@ export interface RunningWorker {
 export async function startWorker(config: WorkerConfig): Promise<RunningWorker> {
   const env = config.env;
   const logger = config.logger ?? createLogger({ name: 'worker', level: env.LOG_LEVEL });
-  const prefix = redisPrefix(env);
+  const prefix = env.PURE_REDIS_PREFIX;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const metrics = new WorkerMetrics({ register: registry, model: modelLabel(env.PURE_MODEL) });
@@ -66,17 +67,7 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
   subscriber.on('error', (err) => logger.warn({ err: err.message }, 'redis subscriber error'));
   const store = new JobStore(redis, prefix, { checkpointTtlS: env.PURE_CHECKPOINT_TTL_S });
   const queues = createJobQueues({ connection: redis, prefix });
-  const storage = createStorage({
-    endpoint: env.S3_ENDPOINT || undefined,
-    publicEndpoint: env.S3_PUBLIC_ENDPOINT || undefined,
-    region: env.S3_REGION,
-    bucket: env.S3_BUCKET,
-    prefix: env.S3_PREFIX,
-    accessKeyId: env.S3_ACCESS_KEY_ID || undefined,
-    secretAccessKey: env.S3_SECRET_ACCESS_KEY || undefined,
-    forcePathStyle: env.S3_FORCE_PATH_STYLE,
-    retry: { attempts: env.PURE_S3_ATTEMPTS, onRetry: storageMetrics.onRetry },
-  });
+  const storage = createStorage(storageConfigFromEnv(env, { attempts: env.PURE_S3_ATTEMPTS, onRetry: storageMetrics.onRetry }));
   const inference = new InferenceClient({
     model: env.PURE_MODEL,
     modelCacheDir: env.PURE_MODEL_CACHE,

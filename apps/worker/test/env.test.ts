@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RESTORE_QUEUE } from '@pure/contracts/queues';
-import { ConfigError, loadEnv, redisPrefix } from '../src/env';
+import { ConfigError, loadEnv } from '../src/env';
 import { modelLabel } from '../src/model-label';
 
 const base = { S3_BUCKET: 'pure' };
@@ -17,7 +17,7 @@ test('defaults: tiny model on cpu, port 9464, concurrency 1, the catalog lock an
   assert.equal(env.PURE_STALLED_INTERVAL_MS, RESTORE_QUEUE.stalledInterval);
   assert.equal(env.PURE_MAX_STALLED_COUNT, RESTORE_QUEUE.maxStalledCount);
   assert.deepEqual(env.PURE_BACKOFF_MS, RESTORE_QUEUE.backoffMs);
-  assert.equal(redisPrefix(env), 'pure');
+  assert.equal(env.PURE_REDIS_PREFIX, 'pure');
 });
 
 test('PURE_EP accepts cuda in any case and refuses anything else, listing the valid values', () => {
@@ -43,12 +43,7 @@ test('bad values are named: threads, log level, bucket, backoff list, credential
   assert.match(message({}), /S3_BUCKET/);
   assert.match(message({ ...base, PURE_BACKOFF_MS: '5,x' }), /PURE_BACKOFF_MS/);
   assert.match(message({ ...base, S3_ACCESS_KEY_ID: 'a' }), /S3_SECRET_ACCESS_KEY/);
-  assert.match(message({ ...base, PURE_REDIS_PREFIX: 'a', PURE_QUEUE_PREFIX: 'b' }), /PURE_QUEUE_PREFIX/);
-});
-
-test('the queue prefix comes from PURE_REDIS_PREFIX (the api name for it) or PURE_QUEUE_PREFIX', () => {
-  assert.equal(redisPrefix(loadEnv({ ...base, PURE_QUEUE_PREFIX: 'q1' })), 'q1');
-  assert.equal(redisPrefix(loadEnv({ ...base, PURE_REDIS_PREFIX: 'r1' })), 'r1');
+  assert.match(message({ ...base, PURE_REDIS_PREFIX: 'a:b' }), /PURE_REDIS_PREFIX/);
 });
 
 test('the model label is the package name or the last part of its location', () => {

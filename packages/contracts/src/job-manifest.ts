@@ -52,5 +52,11 @@ export const JobManifest = z.object({
   timings: z.record(z.string(), z.number().nonnegative()),
   /** sha256 (hex) of each artifact by artifact name. */
   checksums: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
+  /** The model's whole text and its split (succeeded jobs). */
+  text: z.object({ raw: z.string(), degradation: z.string(), caption: z.string() }).optional(),
+  /** Whether the last attempt resumed from a row checkpoint, and how many generated tokens that saved. */
+  resumption: z.object({ resumed: z.boolean(), tokensSaved: z.number().int().nonnegative(), checkpointDropped: z.boolean() }).optional(),
+  /** Where the last attempt ran. */
+  worker: z.object({ host: z.string(), pid: z.number().int() }).optional(),
 });
 export type JobManifest = z.infer<typeof JobManifest>;

@@ -6,15 +6,8 @@ import { JobManifest, type ResultRecord } from '@pure/contracts/job-manifest';
 import type { JobRecord } from '@pure/jobs/job-record';
 import type { ModelInfo } from '../inference/protocol';
 
-/** What a manifest records beyond the contract's fields (kept when the api parses it; zod drops unknown keys there). */
-export interface ManifestExtras {
-  /** The model's whole text and its split. */
-  text?: { raw: string; degradation: string; caption: string };
-  /** Whether this attempt resumed from a checkpoint, and how many generated tokens that saved. */
-  resumption?: { resumed: boolean; tokensSaved: number; checkpointDropped: boolean };
-  /** Where the last attempt ran. */
-  worker?: { host: string; pid: number };
-}
+/** The manifest's optional parts that only the worker knows. */
+export type ManifestExtras = Pick<JobManifest, 'text' | 'resumption'>;
 
 export interface ManifestInput {
   data: JobData;
@@ -29,7 +22,7 @@ export interface ManifestInput {
 }
 
 /** The manifest object, checked against the contract (a mismatch is a bug here, thrown as such). */
-export function buildManifest(m: ManifestInput): JobManifest & ManifestExtras {
+export function buildManifest(m: ManifestInput): JobManifest {
   const now = new Date().toISOString();
   const base: JobManifest = {
     v: 1,
@@ -49,7 +42,8 @@ export function buildManifest(m: ManifestInput): JobManifest & ManifestExtras {
     error: m.error,
     timings: Object.fromEntries(Object.entries(m.timings).map(([k, v]) => [k, Math.max(0, v)])),
     checksums: m.checksums,
+    ...m.extras,
+    worker: { host: hostname(), pid: process.pid },
   };
-  JobManifest.parse(base);
-  return { ...base, ...m.extras, worker: { host: hostname(), pid: process.pid } };
+  return JobManifest.parse(base);
 }
