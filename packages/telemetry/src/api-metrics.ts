@@ -13,6 +13,9 @@ export interface WatchedQueue {
   backlogSeconds?: () => number | Promise<number>;
 }
 
+/** Every submit outcome, for the zero-initialised `outcome` label sets. */
+export const SUBMIT_OUTCOMES = ['accepted', 'replayed', 'rejected'] as const;
+
 /** The api's metric group; counters are updated by the routes, queue gauges are read on scrape. */
 export class ApiMetrics {
   /** outcome: `accepted`, `replayed` (idempotent repeat), `rejected` (a 4xx). One observation = one job. */
@@ -99,6 +102,11 @@ export class ApiMetrics {
       ['outcome'],
       WEBHOOK_SECONDS,
     );
+    // Known outcomes start at 0 so error-ratio panels read 0, not "no data", before the first rejection.
+    for (const outcome of SUBMIT_OUTCOMES) {
+      this.jobsSubmitted.inc({ outcome }, 0);
+      this.batchesSubmitted.inc({ outcome }, 0);
+    }
   }
 
   /** Reports `queue`'s depth by state (and backlog, when given) at every scrape. */

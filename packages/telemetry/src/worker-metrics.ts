@@ -17,6 +17,9 @@ export interface WorkerMetricsOptions extends MetricGroupOptions {
  */
 export type JobOutcome = 'succeeded' | 'failed' | 'retried' | 'canceled' | 'interrupted';
 
+/** Every job outcome, for the zero-initialised `outcome` label sets. */
+export const JOB_OUTCOMES: readonly JobOutcome[] = ['succeeded', 'failed', 'retried', 'canceled', 'interrupted'];
+
 /** The worker's metric group. Fields are the raw metrics; the methods fill the `model` label in. */
 export class WorkerMetrics {
   readonly model: string;
@@ -121,6 +124,11 @@ export class WorkerMetrics {
       ['model'],
     );
     this.modelReady = m.gauge('worker_model_ready', '1 once the model is loaded and the worker takes jobs.', ['model']);
+    // Known label sets start at 0 so rate() and ratio panels read 0, not "no data", before the first event.
+    const model = { model: this.model };
+    for (const outcome of JOB_OUTCOMES) this.jobsCompleted.inc({ outcome, ...model }, 0);
+    for (const phase of ['text', 'image']) this.tokensGenerated.inc({ phase, ...model }, 0);
+    for (const counter of [this.jobsResumed, this.tokensSaved, this.checkpoints]) counter.inc(model, 0);
   }
 
   /** A job attempt starts; `queueWaitSeconds` is submit (or retry) time to now. */
