@@ -47,7 +47,7 @@ export function createServices(env: ApiEnv, opts: { logger?: Logger } = {}): Ser
   for (const q of [queues.restore, queues.webhooks]) q.on('error', (err) => logger.warn({ err: err.message, queue: q.name }, 'queue error'));
   const registry = new Registry();
   const metrics = new ApiMetrics({ register: registry });
-  const fleet = new FleetEstimate(queues.restore);
+  const fleet = new FleetEstimate(queues.restore, redis);
   metrics.watchQueue(queues.restore.name, {
     counts: () => queues.restore.getJobCounts(),
     backlogSeconds: async () => FleetEstimate.backlogSeconds(await fleet.snapshot()) ?? Number.NaN,

@@ -16,6 +16,15 @@ test('ETAs from seconds per image, workers and the wait list (hand-computed)', (
   assert.equal(FleetEstimate.jobEta({ status: 'succeeded', progress: null }, snap({})), null);
   assert.equal(FleetEstimate.jobEta({ status: 'queued', progress: null }, snap({ secondsPerJob: null })), null);
   assert.equal(FleetEstimate.jobEta({ status: 'queued', progress: null }, snap({ workers: 0 })), null);
+  // Its place known, rounds = ceil((ahead + 1) / 4) + 1: first in line (or 4th) waits out the running round,
+  // then runs: 2 x 200 s; with 4 ahead it is in the second round: 3 x 200 s; 9 ahead is the last of the 10
+  // waiting: 4 x 200 s, as above. A batch's ETA is its last queued job's.
+  const queued = { status: 'queued' as const, progress: null };
+  assert.equal(FleetEstimate.jobEta(queued, snap({}), 0), 400);
+  assert.equal(FleetEstimate.jobEta(queued, snap({}), 3), 400);
+  assert.equal(FleetEstimate.jobEta(queued, snap({}), 4), 600);
+  assert.equal(FleetEstimate.jobEta(queued, snap({}), 9), 800);
+  assert.equal(FleetEstimate.batchEta({ queued: 3, running: 1, completedAt: null }, snap({}), 5), 600);
   // Backlog: 10 x 200 s over 4 workers.
   assert.equal(FleetEstimate.backlogSeconds(snap({})), 500);
   assert.equal(FleetEstimate.backlogSeconds(snap({ waiting: 0, secondsPerJob: null })), 0);
@@ -55,11 +64,16 @@ test('the snapshot reads completed attempts and connected workers from a real Bu
     await finished;
     await worker.pause(true);
     await queue.addBulk(['w1', 'w2'].map((jobId) => ({ name: 'r', data: { ms: 0 }, opts: { jobId } })));
-    const s = await new FleetEstimate(queue).snapshot();
+    const s = await new FleetEstimate(queue, connection).snapshot();
     const median = [...durations].sort((a, b) => a - b)[1];
     assert.equal(s.secondsPerJob, median);
     assert.equal(s.workers, 1);
     assert.equal(s.waiting, 2);
+    // Workers pop from the right of the wait list: w1 (added first) starts first.
+    const fleet = new FleetEstimate(queue, connection);
+    assert.equal(await fleet.ahead('w1'), 0);
+    assert.equal(await fleet.ahead('w2'), 1);
+    assert.equal(await fleet.ahead('j0'), null);
   } finally {
     await worker.close();
     await queue.close();

@@ -21,7 +21,7 @@ export class JobViews {
     private readonly storage: Storage,
     private readonly queues: Pick<JobQueues, 'restore'>,
     presignTtlS: number,
-    private readonly fleet: FleetEstimate = new FleetEstimate(queues.restore),
+    private readonly fleet: FleetEstimate = new FleetEstimate(queues.restore, store.redis),
   ) {
     this.presign = (key) => this.storage.presignGet(key, presignTtlS);
   }
@@ -29,6 +29,11 @@ export class JobViews {
   /** The fleet snapshot for ETAs; a view never fails because an estimate could not be read. */
   private snapshot(): Promise<FleetSnapshot | null> {
     return this.fleet.snapshot().catch(() => null);
+  }
+
+  /** Jobs that start before `id` (see FleetEstimate.ahead); null when unknown or not asked. */
+  private ahead(id: string | null): Promise<number | null> {
+    return id ? this.fleet.ahead(id).catch(() => null) : Promise.resolve(null);
   }
 
   /** The job's view; 404 when missing or not this tenant's. */
@@ -42,8 +47,8 @@ export class JobViews {
         await this.store.transition(id, 'failed', { error: { code: 'internal', message: 'the submission did not complete; submit again' } });
         job = (await this.store.get(id)) ?? job;
       }
-      const [view, fleet] = await Promise.all([jobViewFromRecord(job, this.presign), this.snapshot()]);
-      return { ...view, eta: fleet && FleetEstimate.jobEta(job, fleet) };
+      const [view, fleet, ahead] = await Promise.all([jobViewFromRecord(job, this.presign), this.snapshot(), this.ahead(job.status === 'queued' ? id : null)]);
+      return { ...view, eta: fleet && FleetEstimate.jobEta(job, fleet, ahead) };
     }
     // The manifest lives under the tenant's own folder, so another tenant's id cannot be read this way.
     let raw: Buffer;
@@ -62,8 +67,10 @@ export class JobViews {
   async batch(tenant: string, id: string): Promise<BatchView> {
     const found = ID_PATTERN.test(id) && id.startsWith('b_') ? await this.store.getBatch(id) : null;
     if (!found || found.batch.tenant !== tenant) throw notFound('batch', id);
-    const fleet = await this.snapshot();
-    return { ...batchView(found.batch, found.jobs), eta: fleet && FleetEstimate.batchEta(found.batch, fleet) };
+    // Its jobs went into the wait list in order, so its last queued one starts last.
+    const lastQueued = found.jobs.findLast((j) => j.status === 'queued');
+    const [fleet, ahead] = await Promise.all([this.snapshot(), this.ahead(lastQueued?.id ?? null)]);
+    return { ...batchView(found.batch, found.jobs), eta: fleet && FleetEstimate.batchEta(found.batch, fleet, ahead) };
   }
 }
 
