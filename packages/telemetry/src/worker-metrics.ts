@@ -13,7 +13,7 @@ export interface WorkerMetricsOptions extends MetricGroupOptions {
 
 /**
  * `succeeded`, `failed` (final), `retried` (failed, another attempt follows), `canceled`,
- * `interrupted` (handed back to the queue on shutdown).
+ * `interrupted` (handed back to the queue on shutdown, or stopped after its queue lock was lost).
  */
 export type JobOutcome = 'succeeded' | 'failed' | 'retried' | 'canceled' | 'interrupted';
 

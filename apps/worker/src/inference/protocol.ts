@@ -40,12 +40,12 @@ export interface WireError {
   message: string;
   code?: ErrorCode;
   retryable: boolean;
-  /** The job was aborted (cancel or drain). */
+  /** The job was aborted (see StopReason). */
   aborted: boolean;
 }
 
-/** Why a running job is stopped. */
-export type StopReason = 'canceled' | 'drain';
+/** Why a running job is stopped: a client's cancel, a drain past its grace period, or its queue lock lost. */
+export type StopReason = 'canceled' | 'drain' | 'lost';
 
 /** One row's generated image tokens, column-wise. */
 export interface TokenBatch {

@@ -13,9 +13,12 @@ export class ActiveJob {
     return this.why;
   }
 
-  /** Asks the job to stop; a cancel outranks a drain (a cancelled job must not be handed back). */
+  /**
+   * Asks the job to stop. A lost lock outranks the rest (the job is no longer ours to end or hand back; its
+   * next owner sees any cancel on the record); a cancel outranks a drain (a cancelled job is not handed back).
+   */
   stop(reason: StopReason): void {
-    if (this.why === 'canceled') return;
+    if (this.why === 'lost' || (this.why === 'canceled' && reason !== 'lost')) return;
     this.why = reason;
     this.onStop?.(reason);
   }

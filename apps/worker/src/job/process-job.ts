@@ -2,7 +2,8 @@
  * The restore queue's processor: parse, start the attempt, read the input, restore (resuming from the
  * checkpoint), store every artifact and the manifest, and only then succeed. Errors say whether to retry:
  * non-retryable ones end the job at once; others leave it to BullMQ's backoff, which resumes from the
- * checkpoint; a drain hands the job back to the queue; a cancel ends it `canceled`.
+ * checkpoint; a drain hands the job back to the queue; a cancel ends it `canceled`; a lost lock leaves it
+ * to the queue untouched.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { UnrecoverableError, WaitingError, type Job } from 'bullmq';
@@ -65,6 +66,12 @@ export async function processJob(deps: JobDeps, job: Job, token?: string): Promi
       if (token) await job.moveToWait(token);
       outcome = 'interrupted';
       log.info('job handed back to the queue on drain');
+      throw new WaitingError();
+    }
+    if (err instanceof AbortedRunError && active.reason === 'lost') {
+      // No state change: the record and the queue entry belong to whoever holds the lock now (or the stalled check).
+      outcome = 'interrupted';
+      log.warn('job stopped after its lock was lost; left to the queue');
       throw new WaitingError();
     }
     if (err instanceof AbortedRunError && active.reason === 'canceled') {

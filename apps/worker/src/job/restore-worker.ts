@@ -26,6 +26,16 @@ export function createRestoreWorker(deps: JobDeps, opts: { connection: Redis; pr
   const log = deps.logger;
   worker.on('error', (err) => log.warn({ err: err.message }, 'queue worker error'));
   worker.on('stalled', (jobId) => log.warn({ jobId }, 'job stalled'));
+  // Its lock expired (a long pause, a partition) and the stalled check may already have given the job to
+  // another worker: stop generating instead of racing it; the job resumes from its last row checkpoint.
+  worker.on('lockRenewalFailed', (jobIds) => {
+    for (const jobId of jobIds) {
+      const job = deps.active.get(jobId);
+      if (!job) continue;
+      log.warn({ jobId }, 'job lock lost: stopping it, the queue gives it out again');
+      job.stop('lost');
+    }
+  });
   // A job BullMQ fails without our processor (stalled too often) still needs its final state and event.
   worker.on('failed', (job) => {
     if (!job?.id || job.finishedOn === undefined || deps.active.get(job.id)) return;
