@@ -6,8 +6,10 @@ export interface NodeProcessOptions {
   /** Script to run, e.g. `apps/api/src/main.ts` (relative to `cwd`). */
   script: string;
   args?: string[];
-  /** Added to (and overriding) the test process's environment. */
+  /** Added to (and overriding) the test process's environment (or only PATH and HOME with `cleanEnv`). */
   env?: Record<string, string | undefined>;
+  /** Start from PATH and HOME only, so nothing in the developer's shell (PURE_EP, LOG_LEVEL...) leaks in. */
+  cleanEnv?: boolean;
   /** Default: the repository root. */
   cwd?: string;
   /** Resolve once a stdout/stderr line matches (e.g. pino's `"msg":"listening"`); default: at spawn. */
@@ -24,15 +26,33 @@ export interface NodeProcess {
   /** Every stdout and stderr line so far. */
   lines(): string[];
   /** The lines that parse as JSON objects (pino's), in order. */
-  records(): Record<string, unknown>[];
+  records(): LogRecord[];
+  /** The records whose `msg` is `msg`. */
+  logs(msg: string): LogRecord[];
   /** Resolves with the first line (already seen or still to come) that matches; rejects on exit or timeout. */
   waitForLine(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** The same for JSON lines (pino's): the first record `pred` accepts; default timeout 120 s (jobs run meanwhile). */
+  waitForRecord(pred: (record: LogRecord) => boolean, what?: string, timeoutMs?: number): Promise<LogRecord>;
   /** Exit code and signal, once exited. */
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Sends `signal` (default SIGKILL) and resolves once the process has exited. */
   kill(signal?: NodeJS.Signals): Promise<void>;
   /** SIGTERM, then SIGKILL after `graceMs` (default 10 s) if still running. */
   stop(graceMs?: number): Promise<void>;
+}
+
+/** One JSON log line. */
+export type LogRecord = Record<string, unknown> & { msg?: string; level?: number };
+
+/** The line as a JSON object, or null. */
+function asRecord(line: string): LogRecord | null {
+  if (!line.startsWith('{')) return null;
+  try {
+    const value: unknown = JSON.parse(line);
+    return typeof value === 'object' && value !== null ? (value as LogRecord) : null;
+  } catch {
+    return null;
+  }
 }
 
 const repoRoot = new URL('../..', import.meta.url).pathname;
@@ -42,7 +62,7 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
   const child = track(
     spawn(process.execPath, ['--import', 'tsx', options.script, ...(options.args ?? [])], {
       cwd: options.cwd ?? repoRoot,
-      env: { ...process.env, ...options.env },
+      env: { ...(options.cleanEnv ? { PATH: process.env.PATH, HOME: process.env.HOME ?? '/tmp' } : process.env), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );
@@ -67,10 +87,13 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
     });
   }
 
-  const waitForLine = (pattern: RegExp, timeoutMs = 30_000) =>
-    new Promise<string>((resolve, reject) => {
-      const early = seen.find((l) => pattern.test(l));
-      if (early !== undefined) return resolve(early);
+  /** Resolves with the first line (seen or to come) that `match` maps to a value; rejects on exit or timeout. */
+  const waitUntil = <T>(match: (line: string) => T | null, what: string, timeoutMs: number) =>
+    new Promise<T>((resolve, reject) => {
+      for (const line of seen) {
+        const early = match(line);
+        if (early !== null) return resolve(early);
+      }
       const done = () => {
         waiters.delete(waiter);
         clearTimeout(timer);
@@ -78,19 +101,27 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
       const waiter = (line: string | null) => {
         if (line === null) {
           done();
-          reject(new Error(`${options.script} exited before printing ${pattern}:\n${seen.slice(-40).join('\n')}`));
-        } else if (pattern.test(line)) {
+          reject(new Error(`${options.script} exited before printing ${what}:\n${seen.slice(-40).join('\n')}`));
+          return;
+        }
+        const value = match(line);
+        if (value !== null) {
           done();
-          resolve(line);
+          resolve(value);
         }
       };
       const timer = setTimeout(() => {
         done();
-        const tail = seen.slice(-40).join('\n');
-        reject(new Error(`${options.script} printed no ${pattern} within ${timeoutMs} ms:\n${tail}`));
+        reject(new Error(`${options.script} printed no ${what} within ${timeoutMs} ms:\n${seen.slice(-40).join('\n')}`));
       }, timeoutMs);
       waiters.add(waiter);
       if (child.exitCode !== null || child.signalCode !== null) waiter(null);
+    });
+  const waitForLine = (pattern: RegExp, timeoutMs = 30_000) => waitUntil((l) => (pattern.test(l) ? l : null), String(pattern), timeoutMs);
+  const records = (): LogRecord[] =>
+    seen.flatMap((l) => {
+      const r = asRecord(l);
+      return r ? [r] : [];
     });
 
   const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
@@ -101,16 +132,14 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Nod
     child,
     pid: child.pid ?? 0,
     lines: () => [...seen],
-    records: () =>
-      seen.flatMap((l) => {
-        try {
-          const value: unknown = JSON.parse(l);
-          return typeof value === 'object' && value !== null ? [value as Record<string, unknown>] : [];
-        } catch {
-          return [];
-        }
-      }),
+    records,
+    logs: (msg) => records().filter((r) => r.msg === msg),
     waitForLine,
+    waitForRecord: (pred, what = 'the awaited log record', timeoutMs = 120_000) =>
+      waitUntil((l) => {
+        const r = asRecord(l);
+        return r && pred(r) ? r : null;
+      }, what, timeoutMs),
     exit,
     kill,
     async stop(graceMs = 10_000) {

@@ -61,7 +61,7 @@ describe('worker end to end', () => {
   test('several jobs in a row: main-thread event-loop delay under 100 ms, no stalled event', async () => {
     const jobs = await Promise.all([2, 3, 4].map(async (v) => stack.submit(await testImage(v), { seed: v })));
     for (const job of jobs) assert.equal(await stack.waitStatus(job.id, ['succeeded', 'failed']), 'succeeded');
-    const ended = await Promise.all(jobs.map((j) => worker.waitFor((l) => l.msg === 'job attempt ended' && l.jobId === j.id)));
+    const ended = await Promise.all(jobs.map((j) => worker.waitForRecord((l) => l.msg === 'job attempt ended' && l.jobId === j.id)));
     for (const l of ended) assert.ok(Number(l.eventLoopDelayMaxMs) < 100, `event-loop delay ${l.eventLoopDelayMaxMs} ms`);
     assert.deepEqual(stalled, []);
   });

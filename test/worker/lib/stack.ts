@@ -9,14 +9,13 @@ import type { ParamsInput } from '@pure/contracts/params';
 import { JobStore } from '@pure/jobs/job-store';
 import { createJobQueues, type JobQueues } from '@pure/jobs/queues';
 import { createStorage, type Storage } from '@pure/storage/storage';
-import { freePort, s3Env, startRedis, startS3, uniquePrefix, type RedisServer, type S3Server } from '../../harness/index';
-import { ServiceProcess } from './service-process';
+import { freePort, s3Env, startNodeProcess, startRedis, startS3, uniquePrefix, type NodeProcess, type RedisServer, type S3Server } from '../../harness/index';
 import { WebhookReceiver } from './webhook-receiver';
 
 const API_KEY = 'key-worker-e2e';
 
 /** A worker child process and its ops port. */
-export interface WorkerProcess extends ServiceProcess {
+export interface WorkerProcess extends NodeProcess {
   opsPort: number;
 }
 
@@ -25,7 +24,7 @@ type JobEvent = { type: 'status'; status: JobStatus } | { type: 'progress'; prog
 export class Stack {
   redis!: RedisServer;
   s3!: S3Server;
-  api!: ServiceProcess;
+  api!: NodeProcess;
   apiUrl = '';
   readonly prefix = uniquePrefix('worker-e2e');
   readonly hooks: WebhookReceiver;
@@ -35,7 +34,7 @@ export class Stack {
   storage!: Storage;
   private sub!: Redis;
   private readonly listeners = new Set<(jobId: string, e: JobEvent) => void>();
-  private readonly workers: ServiceProcess[] = [];
+  private readonly workers: NodeProcess[] = [];
   private readonly extra: Redis[] = [];
 
   constructor() {
@@ -56,7 +55,7 @@ export class Stack {
       for (const l of this.listeners) l(jobId, event);
     });
     const port = await freePort();
-    this.api = new ServiceProcess('api', 'apps/api/src/main.ts', {
+    this.api = await this.service('apps/api/src/main.ts', {
       ...this.common(),
       PURE_API_KEYS: `acme:${API_KEY}`,
       PURE_WEBHOOK_SECRETS: `acme:${this.hooks.secret}`,
@@ -67,7 +66,7 @@ export class Stack {
       LOG_LEVEL: 'info',
     });
     this.apiUrl = `http://127.0.0.1:${port}`;
-    await this.api.waitFor((l) => String(l.msg).includes('Server listening'), 'listening');
+    await this.api.waitForRecord((l) => String(l.msg).includes('Server listening'), 'listening');
     return this;
   }
 
@@ -77,7 +76,7 @@ export class Stack {
 
   /** Starts a worker on the tiny package with short lock, stall and backoff settings; resolves once it takes jobs. */
   async startWorker(env: Record<string, string> = {}, opts: { waitRunning?: boolean } = {}): Promise<WorkerProcess> {
-    const w = new ServiceProcess(`worker${this.workers.length + 1}`, 'apps/worker/src/main.ts', {
+    const w = (await this.service('apps/worker/src/main.ts', {
       ...this.common(),
       PURE_MODEL: 'tiny',
       PURE_THREADS: '1',
@@ -89,12 +88,17 @@ export class Stack {
       PURE_BACKOFF_MS: '100,100,100,100',
       PURE_S3_ATTEMPTS: '2',
       ...env,
-    }) as WorkerProcess;
+    })) as WorkerProcess;
     this.workers.push(w);
-    const listening = await w.waitFor((l) => l.msg === 'ops server listening', 'its ops port');
+    const listening = await w.waitForRecord((l) => l.msg === 'ops server listening', 'its ops port');
     w.opsPort = Number(listening.port);
-    if (opts.waitRunning !== false) await w.waitFor((l) => l.msg === 'worker state' && l.to === 'running', 'running');
+    if (opts.waitRunning !== false) await w.waitForRecord((l) => l.msg === 'worker state' && l.to === 'running', 'running');
     return w;
+  }
+
+  /** An app as a child process with only the given environment. */
+  private service(script: string, env: Record<string, string>): Promise<NodeProcess> {
+    return startNodeProcess({ script, env, cleanEnv: true });
   }
 
   /** A fresh connection (for QueueEvents), closed by stop(). */
