@@ -52,7 +52,11 @@ export interface GenerateResult {
   codes: Int32Array;
   /** Exactly grid*grid records, raster order (resumed ones rebuilt from the checkpoint). */
   records: TokenRecord[];
-  stoppedBy: 'end-of-turn' | 'budget';
+  /**
+   * After the image: the model ended its turn, or it went on with text (not generated: see below), or the
+   * token budget ended with the image.
+   */
+  stoppedBy: 'end-of-turn' | 'image-end' | 'budget';
   /** Tokens taken from the checkpoint instead of generated. */
   resumedTokens: number;
   /** Decoder calls this run made. */
@@ -175,25 +179,17 @@ export async function generate(decoder: Decoder, layout: TokenLayout, promptIds:
       n++;
     }
 
-    // After the image: text mode again (no CFG) until the end of turn or the budget.
+    // After the image, one step: the image end enters both caches and the model says whether it ends its turn
+    // (a real PURE model does: 8710). Text after the image is never used, so it is not generated: a model
+    // that rambles on would otherwise cost up to maxNewTokens more steps at the longest contexts.
     let stoppedBy: GenerateResult['stoppedBy'] = 'budget';
-    while (n < maxNew) {
+    if (n < maxNew) {
       checkAbort();
-      // The image end enters both caches in one last batched call; then the unguided branch is done.
       const rows: ForwardRow[] = [{ seq: G, ids: pendG }];
       if (U) rows.push({ seq: U, ids: pendU });
       const [logits] = await decoder.forward(rows);
-      if (U) {
-        decoder.release(U);
-        U = null;
-      }
       const tok = sampler.sampleText(logits, uniform(params.seed, Branch.text, n)).id;
-      n++;
-      if (tok === layout.endOfTurn) {
-        stoppedBy = 'end-of-turn';
-        break;
-      }
-      pendG = [tok];
+      stoppedBy = tok === layout.endOfTurn ? 'end-of-turn' : 'image-end';
     }
 
     const codes = new Int32Array(records.length);

@@ -11,7 +11,7 @@ import type { GenerationCheckpoint } from './checkpoint';
 import type { Decoder } from './decoder';
 import { buildEntropyArtifacts, type EntropySummary } from './entropy-artifacts';
 import { finishImage } from './finish-image';
-import { abortError, generate, type TokenRecord } from './generate';
+import { abortError, generate, type GenerateResult, type TokenRecord } from './generate';
 import { buildPrompt, createTokenLayout, type TokenLayout } from './layout';
 import { createOrtDecoder } from './ort-decoder';
 import { preprocess } from './preprocess';
@@ -49,7 +49,7 @@ export interface RestoreResult {
   entropy: { log: Uint8Array; summary: EntropySummary; heatmap: Uint8Array };
   /** Generated text tokens, image codes, and tokens taken from the checkpoint. */
   tokens: { text: number; image: number; resumed: number };
-  stoppedBy: 'end-of-turn' | 'budget';
+  stoppedBy: GenerateResult['stoppedBy'];
   timings: RestoreTimings;
 }
 

@@ -136,15 +136,17 @@ test('the text budget forces the image start; an early end of turn starts the im
   assert.equal(e.stoppedBy, 'end-of-turn');
 });
 
-test('without an end of turn the run stops at maxNewTokens; cfg = 1 runs one branch', async () => {
+test('without an end of turn the run stops one step after the image (trailing text is not generated); cfg = 1 runs one branch', async () => {
   const d = createFakeDecoder(40, (ids, out) => {
     hashLogits(ids, out);
     out[4] = -50;
   });
   const r = await generate(d, layout, prompt, { ...params, cfg: 1, maxNewTokens: 40 });
-  assert.equal(r.stoppedBy, 'budget');
+  assert.equal(r.stoppedBy, 'image-end');
   assert.equal(d.sequences.length, 1);
-  assert.equal(d.sequences[0].ids.length, prompt.length + 40 - 1); // the last drawn token is not fed back
+  // Fed: 6 text tokens (the budget), then the image block, 3 + 4 x (4 + 1) + 1 = 24 tokens; the one token drawn
+  // after the image end is not fed back, and nothing is drawn after it, though 10 of the 40 remained.
+  assert.equal(d.sequences[0].ids.length, prompt.length + 6 + 24);
   assert.ok(d.log.every((rows) => rows.length === 1));
   await assert.rejects(generate(d, layout, prompt, { ...params, maxNewTokens: 20 }), /cannot hold one image block/);
 });
