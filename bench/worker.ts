@@ -54,13 +54,13 @@ interface Sample {
   enqueueToDoneS?: number;
 }
 
-/** The baseline: restore() called directly in this process, no queue, no S3, no thread. */
 /** One path: `run` restores a whole job, or with `rows` only that many image rows (then stops it). */
 interface BenchPath {
   run(image: Buffer, seed: number, rows?: number): Promise<Sample>;
   close(): Promise<void>;
 }
 
+/** The baseline: restore() called directly in this process, no queue, no S3, no thread. */
 async function directPath(name: TinyName): Promise<BenchPath> {
   const restorer = await createRestorer(await loadModelPackage(await ensureTinyPackage(name), { verify: false }), { threads: THREADS });
   const grid = restorer.manifest.image.size / restorer.manifest.image.downsample;
@@ -208,9 +208,8 @@ export default async function (args: string[]): Promise<void> {
   const quick = args.includes('--quick');
   const t = args.indexOf('--threads');
   if (t >= 0) THREADS = Number(args[t + 1]);
-  // small generates 4,096 image tokens per job: one job per path, no warm-up (session start-up is noise there).
-  // small generates 256 text tokens and 4,096 image tokens per job, over half an hour on a 2-core CPU: by
-  // default it runs its first rows only (tokens/s), and the full job with `--small-full` (overhead too).
+  // small generates 256 text tokens and a 4,164-token image block per job, about 25 minutes a path on a 2-core
+  // CPU: by default it runs its first rows only (tokens/s), and the full job with `--small-full` (overhead too).
   const smallFull = args.includes('--small-full');
   const models: { name: TinyName; jobs: number; warmup: boolean; rows?: number }[] = [{ name: 'tiny', jobs: 8, warmup: true }];
   if (!quick) models.push({ name: 'small', jobs: 1, warmup: false, ...(smallFull ? {} : { rows: 2 }) });
@@ -229,7 +228,8 @@ export default async function (args: string[]): Promise<void> {
     const [base, w] = rows.filter((r) => r.model === m.name);
     const speed = `${f(w.tokensPerS, 1)} vs ${f(base.tokensPerS, 1)} tokens/s direct`;
     if (w.overheadMs === null) return `${m.name} ${speed} (first ${m.rows} rows)`;
-    return `${m.name} ${f(w.overheadMs, 0)} ms per job outside restore() (${f((100 * w.overheadMs) / 1000 / w.restoreS, 1)}% of it), ${speed}`;
+    const pct = (100 * w.overheadMs) / 1000 / w.restoreS;
+    return `${m.name} ${f(w.overheadMs, 0)} ms per job outside restore() (${f(pct, pct < 0.1 ? 3 : 1)}% of it), ${speed}`;
   });
   console.log(`\nheadline: worker overhead: ${parts.join('; ')}`);
 }
