@@ -1,10 +1,10 @@
 /**
- * `npm run bench -- worker [--quick]`: what the worker adds around `restore()`, for the `tiny` and `small`
+ * `npm run bench -- worker [--quick | --small-rows N]`: what the worker adds around `restore()`, for the `tiny` and `small`
  * packages. Each job goes through the real path (input in S3, BullMQ on a private redis-server, the
  * inference thread, row checkpoints, artifact and manifest uploads, state transitions, events); the
  * overhead is the attempt's time minus the time inside `restore()`. Baseline, same run: `restore()` called
  * directly in-process, no queue. Tokens/s are generated tokens over the generate phase, inside restore().
- * `--quick` runs `tiny` only.
+ * `--quick` runs `tiny` only; `--small-rows N` runs only the first N image rows of `small` (tokens/s, no overhead).
  */
 import { availableParallelism } from 'node:os';
 import { Writable } from 'node:stream';
@@ -209,10 +209,12 @@ export default async function (args: string[]): Promise<void> {
   const t = args.indexOf('--threads');
   if (t >= 0) THREADS = Number(args[t + 1]);
   // small generates 256 text tokens and a 4,164-token image block per job, about 25 minutes a path on a 2-core
-  // CPU: by default it runs its first rows only (tokens/s), and the full job with `--small-full` (overhead too).
-  const smallFull = args.includes('--small-full');
+  // CPU; `--small-rows N` stops it after N image rows (tokens/s only) for a quicker look.
+  const r = args.indexOf('--small-rows');
+  const smallRows = r >= 0 ? Number(args[r + 1]) : undefined;
+  if (smallRows !== undefined && !(Number.isInteger(smallRows) && smallRows >= 2)) throw new Error('--small-rows takes a whole number of rows, at least 2');
   const models: { name: TinyName; jobs: number; warmup: boolean; rows?: number }[] = [{ name: 'tiny', jobs: 8, warmup: true }];
-  if (!quick) models.push({ name: 'small', jobs: 1, warmup: false, ...(smallFull ? {} : { rows: 2 }) });
+  if (!quick) models.push({ name: 'small', jobs: 1, warmup: false, ...(smallRows ? { rows: smallRows } : {}) });
   const [redis, s3] = await Promise.all([startRedis({ appendonly: true }), startS3()]);
   const rows: Row[] = [];
   try {
