@@ -15,6 +15,8 @@ export interface Delivery {
   /** True when the signature verified with the secret. */
   verified: boolean;
   webhookId: string;
+  /** The event's data (the job or batch view), or {} when the body was not a verified event. */
+  data: Record<string, unknown>;
 }
 
 /** A listening receiver. */
@@ -39,9 +41,10 @@ export async function startWebhookReceiver(secret: string): Promise<WebhookRecei
       let delivery: Delivery;
       try {
         const event = WebhookEvent.safeParse(verifier.verify(body, req.headers as Record<string, string>));
-        delivery = { type: event.success ? event.data.type : null, verified: true, webhookId: String(req.headers['webhook-id']) };
+        const webhookId = String(req.headers['webhook-id']);
+        delivery = event.success ? { type: event.data.type, verified: true, webhookId, data: event.data.data } : { type: null, verified: true, webhookId, data: {} };
       } catch {
-        delivery = { type: null, verified: false, webhookId: String(req.headers['webhook-id'] ?? '') };
+        delivery = { type: null, verified: false, webhookId: String(req.headers['webhook-id'] ?? ''), data: {} };
       }
       // A retried delivery keeps its webhook-id: count it once.
       if (!deliveries.some((d) => d.verified && d.webhookId === delivery.webhookId)) deliveries.push(delivery);
